@@ -1,0 +1,1 @@
+"""pim-nas pipeline: Hydra-composed supernet training, candidate search, simulation and MLflow logging."""
