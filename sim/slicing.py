@@ -42,7 +42,7 @@ class Slicing:
 
     @property
     def cell_levels(self) -> int:
-        return 2**self.cell_bits
+        return 1 << self.cell_bits
 
 
 def check_compat(compat: str | None) -> str | None:
