@@ -43,6 +43,7 @@ def plot_pareto(results: Sequence[CandidateResult], front: Sequence[CandidateRes
     """Accuracy vs energy and accuracy vs latency: every candidate in grey, the Pareto front in colour."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
+    from matplotlib.ticker import NullFormatter
 
     ok = [r for r in results if r.status == "ok"]
     fig = Figure(figsize=(10, 4.2), dpi=110)
@@ -53,6 +54,7 @@ def plot_pareto(results: Sequence[CandidateResult], front: Sequence[CandidateRes
         pts = sorted((r.metrics[metric], r.metrics["accuracy"]) for r in front)
         ax.scatter([p[0] for p in pts], [p[1] for p in pts], s=26, c="tab:red", label="Pareto front", zorder=3)
         ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())  # minor log labels collide on narrow ranges
         ax.set_xlabel(label)
         ax.set_ylabel("hardware accuracy (validation)")
         ax.grid(alpha=0.3)
