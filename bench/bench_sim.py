@@ -48,9 +48,12 @@ for _net in ("vgg8", "resnet18"):
     for _compat in (None, "mnsim"):
         register(Benchmark(
             name=f"sim.{_net}.hardware" + ("" if _compat is None else ".mnsim"),
-            setup=_setup(_net, _compat), baseline_s=_BASE,
-            baseline_label="MNSIM 2.0 mapping + hardware models, vgg8 default (mnsim-results.csv)",
-            target_speedup=100.0, repeat=20, warmup=2,
+            setup=_setup(_net, _compat),
+            # MNSIM 2.0 was measured on vgg8 only (mnsim-results.csv has no resnet18 row): no ratio for resnet18.
+            baseline_s=_BASE if _net == "vgg8" else None,
+            baseline_label="MNSIM 2.0 mapping + hardware models, vgg8 default (mnsim-results.csv)" if _net == "vgg8"
+            else "no MNSIM measurement",
+            target_speedup=100.0 if _net == "vgg8" else None, repeat=20, warmup=2,
         ))
 
 
