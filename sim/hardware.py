@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.area import AreaResult, layer_area
-from sim.config import SimConfig
+from sim.config import SimConfig, validate
 from sim.energy import EnergyResult, layer_energy
 from sim.latency import LatencyResult, schedule
 from sim.layers import LayerSpec
@@ -30,6 +30,7 @@ class HardwareModel:
     def __init__(self, layers: Sequence[LayerSpec], cfg: SimConfig, compat: str | None = None,
                  slicing: Slicing | None = None, fixes: frozenset[str] | None = None) -> None:
         self.compat = check_compat(compat)
+        validate(cfg)  # a SimConfig built in memory has not been through the INI reader's checks
         self.cfg = cfg
         self.mapping: NetworkMapping = map_network(layers, cfg, slicing, compat, fixes)
         self._area: AreaResult | None = None

@@ -12,7 +12,7 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sim.config import SimConfig
+from sim.config import SimConfig, validate
 from sim.hardware import HardwareModel
 from sim.ini import load_sim_config
 from sim.layers import LayerSpec, extract_layers
@@ -41,6 +41,7 @@ class PIMInterface:
                  act_bits: int = 9, device: str | torch.device | None = None) -> None:
         self.compat = check_compat(compat)
         self.cfg: SimConfig = sim_config if isinstance(sim_config, SimConfig) else load_sim_config(sim_config)
+        validate(self.cfg)  # before anything is sized from it (an in-memory config skips the INI reader's checks)
         self.model = model
         self.input_shape = tuple(int(x) for x in input_shape)
         self.weight_bits = weight_bits

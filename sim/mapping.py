@@ -118,6 +118,34 @@ def _pow2_kb(n_bytes: FloatArray) -> FloatArray:
     return np.where(n_bytes > 0, out, 0.0)
 
 
+def _spiral_positions(n_tiles: int, rows: int, cols: int) -> IntArray:
+    """First ``n_tiles`` cells of MNSIM's square spiral ("hui" order) clipped to a ``rows`` x ``cols`` grid.
+
+    Shell ``s`` holds the cells with ``max(r, c) == s``; odd shells run down column ``s`` then back along row ``s``,
+    even shells along row ``s`` then up column ``s``. Only the shells needed and only their in-grid segments are
+    generated (O(n_tiles + shells) memory), so long, thin grids cost no more than square ones.
+    """
+    if n_tiles <= 0:
+        return np.zeros((0, 2), dtype=np.int64)
+    side = np.arange(max(rows, cols), dtype=np.int64)
+    held = np.minimum(side + 1, rows) * np.minimum(side + 1, cols)  # cells inside the grid in shells 0..s
+    s = np.arange(int(np.searchsorted(held, n_tiles)) + 1, dtype=np.int64)
+    odd = s % 2 == 1
+    # two segments per shell, each r = r0 + dr*j, c = c0 + dc*j for j < count (only the in-grid part)
+    n1 = np.where(odd, (s < cols) * np.minimum(s + 1, rows), (s < rows) * np.minimum(s + 1, cols))
+    n2 = np.where(odd, (s < rows) * np.minimum(s, cols), (s < cols) * np.minimum(s, rows))
+    r0 = np.stack([np.where(odd, 0, s), np.where(odd, s, np.minimum(s - 1, rows - 1))], axis=1).ravel()
+    c0 = np.stack([np.where(odd, s, 0), np.where(odd, np.minimum(s - 1, cols - 1), s)], axis=1).ravel()
+    dr = np.stack([np.where(odd, 1, 0), np.where(odd, 0, -1)], axis=1).ravel()
+    dc = np.stack([np.where(odd, 0, 1), np.where(odd, -1, 0)], axis=1).ravel()
+    count = np.stack([n1, n2], axis=1).ravel()
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    j = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(start, count)
+    r = np.repeat(r0, count) + np.repeat(dr, count) * j
+    c = np.repeat(c0, count) + np.repeat(dc, count) * j
+    return np.stack([r, c], axis=1)[:n_tiles]
+
+
 def tile_order_positions(n_tiles: int, grid: tuple[int, int], connection: int) -> IntArray:
     """(row, col) of tile IDs ``0..n_tiles-1`` on a ``grid`` (rows, cols) in ``Tile_Connection`` order."""
     rows, cols = grid
@@ -128,18 +156,7 @@ def tile_order_positions(n_tiles: int, grid: tuple[int, int], connection: int) -
         r, c = k // cols, k % cols
         return np.stack([r, np.where(r % 2 == 1, cols - 1 - c, c)], axis=1)
     if connection == 2:
-        # square spiral grown from the corner: shell s holds IDs s^2 .. (s+1)^2 - 1
-        side = max(rows, cols)
-        kk = np.arange(side * side, dtype=np.int64)
-        s = np.floor(np.sqrt(kk)).astype(np.int64)
-        s = np.where((s + 1) ** 2 <= kk, s + 1, s)
-        s = np.where(s * s > kk, s - 1, s)
-        t = kk - s * s
-        odd = s % 2 == 1
-        r = np.where(odd, np.where(t <= s, t, s), np.where(t <= s, s, 2 * s - t))
-        c = np.where(odd, np.where(t <= s, s, 2 * s - t), np.where(t <= s, t, s))
-        inside = (r < rows) & (c < cols)
-        return np.stack([r[inside], c[inside]], axis=1)[:n_tiles]
+        return _spiral_positions(n_tiles, rows, cols)
     if connection == 3:
         rr, cc = np.meshgrid(np.arange(rows), np.arange(cols), indexing="ij")
         d = (rr + cc).ravel()
@@ -212,6 +229,16 @@ def _distances(layer_tiles: list[IntArray], kinds: IntArray, consumers: Sequence
         inl[n - 1] = _manhattan(last, last).max(axis=1).min()
     trans[n - 1] = 0.0
     return inl, trans
+
+
+def _check_buffer_table(cfg: SimConfig, bitwidth_bits: int, sizes_kb: Sequence[float]) -> None:
+    """MNSIM's SRAM table (sim.components.buffer) has no entry for a buffer of <= 2 KB on a bus wider than 256 bits."""
+    small = [kb for kb in sizes_kb if 0 < kb <= 2.0]
+    if bitwidth_bits > 256 and small:
+        raise SimConfigError(
+            cfg.source, "Architecture level", "Buffer_Bitwidth", cfg.architecture.buffer_bitwidth_bits,
+            f"MNSIM's SRAM buffer table has no entry for a {min(small):g} KB buffer on a bus wider than 256 bits",
+            "0..256, or PE_inBuf_Size / Tile_outBuf_Size above 2 KB")
 
 
 def map_network(layers: Sequence[LayerSpec], cfg: SimConfig, slicing: Slicing | None = None,
@@ -298,6 +325,7 @@ def map_network(layers: Sequence[LayerSpec], cfg: SimConfig, slicing: Slicing | 
         gadd += int(a["cout"][src]) * len(inputs[i]) // 2
         gbits = max(gbits, int(a["out_bits"][src]))
 
+    _check_buffer_table(cfg, hw.buffer_bitwidth, (inbuf_kb, outbuf_kb, gbuf_kb))
     used = int(tile_num.sum())
     tx, ty = cfg.architecture.tile_num
     grid = (tx, ty) if tx > 0 else (8, 8)
