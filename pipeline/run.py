@@ -94,6 +94,37 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+_RESUME_FREE = ("resume", "run_dir", "progress", "train.progress", "num_threads", "summary_top_k", "returns",
+                "run_name")
+"""Config keys a resume may change (how the run is shown, not what it computes or where it logs)."""
+
+
+def _flat(tree: Any, prefix: str = "") -> dict[str, Any]:
+    if not isinstance(tree, dict):
+        return {prefix[:-1]: tree}
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        out.update(_flat(value, f"{prefix}{key}."))
+    return out
+
+
+def _check_same_config(resolved: dict[str, Any], run_dir: Path) -> None:
+    """Refuse ``resume=<run dir>`` with a configuration other than the run's (``config.yaml`` in it)."""
+    saved = run_dir / "config.yaml"
+    if not saved.exists():
+        return
+    old = _flat(OmegaConf.to_container(OmegaConf.load(saved), resolve=True))
+    new = _flat(resolved)
+    missing = object()
+    diff = [k for k in sorted(set(old) | set(new), key=lambda k: (k.count("."), k))  # top-level keys first
+            if k not in _RESUME_FREE and old.get(k, missing) != new.get(k, missing)]
+    if diff:
+        shown = "; ".join(f"{k} = {new.get(k, '<unset>')} (the run has {old.get(k, '<unset>')})" for k in diff[:3])
+        more = f" and {len(diff) - 3} more" if len(diff) > 3 else ""
+        raise PipelineError(f"resume = {run_dir}: {shown}{more}; accepted: the same command (config and seed) "
+                            "as the interrupted run")
+
+
 def _load_records(path: Path) -> dict[int, CandidateResult]:
     """Finished candidates of an earlier attempt (a torn last line from a kill is ignored)."""
     records: dict[int, CandidateResult] = {}
@@ -170,6 +201,8 @@ def _run(cfg: DictConfig, run_dir: Path) -> float | tuple[float, ...]:
     seed = int(cfg.seed)
     resolved = OmegaConf.to_container(cfg, resolve=True)
     assert isinstance(resolved, dict)
+    if cfg.get("resume"):
+        _check_same_config(resolved, run_dir)  # before anything in the run directory or MLflow is touched
     OmegaConf.save(OmegaConf.create(resolved), run_dir / "config.yaml")
 
     # 1. data, supernet, search space, base hardware -------------------------------------------------------------

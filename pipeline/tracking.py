@@ -65,17 +65,36 @@ def prepare_store(uri: str, experiment: str) -> str:
     db = _sqlite_path(uri)
     if db is not None:
         db.parent.mkdir(parents=True, exist_ok=True)
-    client = MlflowClient(tracking_uri=uri)
-    exp = client.get_experiment_by_name(experiment)
-    if exp is not None:
-        return str(exp.experiment_id)
-    try:
-        return str(client.create_experiment(experiment, artifact_location=artifact_location_for(uri, experiment)))
-    except mlflow.exceptions.MlflowException:  # created meanwhile by a parallel job
+    with _store_lock(db):  # two runs started together on a fresh SQLite file collide in its migration
+        client = MlflowClient(tracking_uri=uri)
         exp = client.get_experiment_by_name(experiment)
-        if exp is None:
-            raise
-        return str(exp.experiment_id)
+        if exp is not None:
+            return str(exp.experiment_id)
+        try:
+            return str(client.create_experiment(experiment, artifact_location=artifact_location_for(uri, experiment)))
+        except mlflow.exceptions.MlflowException:  # created meanwhile by a parallel job
+            exp = client.get_experiment_by_name(experiment)
+            if exp is None:
+                raise
+            return str(exp.experiment_id)
+
+
+@contextmanager
+def _store_lock(db: Path | None) -> Iterator[None]:
+    """An exclusive lock on ``<db>.lock`` (POSIX ``flock``) while a SQLite store is created or migrated."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (create the store once before parallel jobs, e.g. with a multirun)
+        fcntl = None  # type: ignore[assignment]
+    if db is None or fcntl is None:
+        yield
+        return
+    with open(db.with_name(db.name + ".lock"), "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def ui_command(uri: str) -> str:
